@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Reinstalled whenever pyproject.toml changes.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test lint format clean venv
+.PHONY: book test lint format clean venv bench
 
 venv: $(INSTALLED)
 
@@ -27,6 +27,9 @@ lint: $(INSTALLED)
 
 test: lint
 	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py --json _build/bench.json
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .
