@@ -75,7 +75,7 @@ CASES = {
     "output_size window too large": (
         lambda: output_size(3, 5, 1, 0),
         ValueError,
-        r"f=5 is larger than the padded input size 3 \+ 2\*0",
+        r"f=5 is larger than the input size 3$",
     ),
     "output_size zero stride": (
         lambda: output_size(5, 3, 0, 0),
@@ -242,7 +242,7 @@ CASES = {
     "pool_forward window larger than input": (
         lambda: pool_forward(A, {"f": 6, "stride": 1}),
         ValueError,
-        r"f=6 is larger than the padded input height 5 \+ 2\*0",
+        r"f=6 is larger than the input height 5$",
     ),
     "pool_forward missing key": (
         lambda: pool_forward(A, {"f": 2}),

@@ -114,11 +114,13 @@ def check_mode(mode):
 
 def check_window_fits(n_prev, f, pad, axis):
     """Raise if an `f`-wide window does not fit the padded input."""
-    if f > n_prev + 2 * pad:
-        raise ValueError(
-            f"window of size f={f} is larger than the padded input "
-            f"{axis} {n_prev} + 2*{pad} = {n_prev + 2 * pad}"
-        )
+    room = n_prev + 2 * pad
+    if f > room:
+        if pad == 0:
+            where = f"the input {axis} {n_prev}"
+        else:
+            where = f"the padded input {axis} {n_prev} + 2*{pad} = {room}"
+        raise ValueError(f"window of size f={f} is larger than {where}")
 
 
 def check_same_shape(array, expected, name, what):
