@@ -456,6 +456,7 @@ def main(argv=None):
 
     if args.json:
         results = {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "environment": env,
             "rounds": args.rounds,
             "rows": rows,
