@@ -17,6 +17,14 @@ from convstep.gradcheck import (
     pool_gradient_errors,
     relative_error,
 )
+from convstep.layers import (
+    dense_backward,
+    dense_forward,
+    relu_backward,
+    relu_forward,
+    softmax,
+    softmax_cross_entropy,
+)
 from convstep.padding import output_size, zero_pad
 from convstep.pool import (
     create_mask_from_window,
@@ -33,6 +41,8 @@ __all__ = [
     "conv_gradient_errors",
     "conv_single_step",
     "create_mask_from_window",
+    "dense_backward",
+    "dense_forward",
     "distribute_value",
     "numerical_gradient",
     "output_size",
@@ -40,5 +50,9 @@ __all__ = [
     "pool_forward",
     "pool_gradient_errors",
     "relative_error",
+    "relu_backward",
+    "relu_forward",
+    "softmax",
+    "softmax_cross_entropy",
     "zero_pad",
 ]

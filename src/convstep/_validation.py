@@ -270,3 +270,78 @@ def conv_output_shape(A_prev_shape, W_shape, stride, pad):
         output_size_unchecked(n_W_prev, f, stride, pad),
         n_C,
     )
+
+
+def check_dense_arguments(A_prev, W, b):
+    """Check the arguments of `dense_forward` and return them normalised.
+
+    Returns
+    -------
+    A_prev, W, b : ndarray
+        The inputs as floating arrays of one common dtype; `A_prev`
+        keeps its shape (flattening is the layer's first step).
+    """
+    A_prev = as_float_array(A_prev, "A_prev")
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=2)
+
+    if A_prev.ndim < 2:
+        raise ValueError(
+            f"`A_prev` must have at least 2 dimensions (m, ...), got "
+            f"{A_prev.ndim} (shape {A_prev.shape})"
+        )
+    n_prev = int(np.prod(A_prev.shape[1:]))
+    if n_prev != W.shape[0]:
+        raise ValueError(
+            f"`A_prev` has {n_prev} features per example but `W` expects "
+            f"n_prev={W.shape[0]} (A_prev {A_prev.shape}, W {W.shape})"
+        )
+    check_same_shape(b, (1, W.shape[1]), "b", f"W's n_out={W.shape[1]}")
+
+    dtype = np.result_type(A_prev, W, b)
+    return (
+        A_prev.astype(dtype, copy=False),
+        W.astype(dtype, copy=False),
+        b.astype(dtype, copy=False),
+    )
+
+
+def check_dense_backward_arguments(dZ, cache):
+    """Check the arguments of `dense_backward` and return them normalised.
+
+    Returns
+    -------
+    dZ, A_prev, W, b : ndarray
+    """
+    A_prev, W, b = _unpack_cache(cache, 3, "(A_prev, W, b)")
+    A_prev, W, b = check_dense_arguments(A_prev, W, b)
+
+    dZ = as_float_array(dZ, "dZ", ndim=2)
+    expected = (A_prev.shape[0], W.shape[1])
+    check_same_shape(dZ, expected, "dZ", "the forward output Z")
+    return dZ, A_prev, W, b
+
+
+def check_labels(y, m, n_classes):
+    """Return `y` as an int array of shape (m,) with values in range.
+
+    Class labels are counted, not measured: floats are rejected rather
+    than rounded, so that a mix-up of labels and scores is caught.
+    """
+    if not isinstance(y, (np.ndarray, list, tuple)):
+        raise TypeError(f"`y` must be a NumPy array, got {type(y).__name__}")
+    y = np.asarray(y)
+    if y.dtype.kind not in "iu":
+        raise TypeError(
+            f"`y` must hold integer class labels, got dtype {y.dtype}"
+        )
+    check_same_shape(y, (m,), "y", "one label per row of `logits`")
+
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or high >= n_classes:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"`y` must hold labels in 0..{n_classes - 1} (one per column "
+            f"of `logits`), got {bad}"
+        )
+    return y
