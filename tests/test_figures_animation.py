@@ -7,7 +7,11 @@ import pytest
 from matplotlib.animation import FuncAnimation
 
 import convstep
-from convstep.figures.animation import conv_forward_animation, offline_jshtml
+from convstep.figures.animation import (
+    AnimationOutput,
+    conv_forward_animation,
+    offline_jshtml,
+)
 
 matplotlib.use("Agg")
 
@@ -64,3 +68,15 @@ def test_offline_jshtml_loads_nothing_and_has_alt_text(rendered):
     assert "https://" not in html
     assert "http://" not in html
     assert '<img alt="A &quot;window&quot; stepping by 2." id=' in html
+
+
+def test_animation_output_offers_the_player_and_a_printable_frame():
+    fig, anim, _ = conv_forward_animation(X, W, 1.0, stride=2, pad=1)
+
+    output = AnimationOutput(fig, anim, alt=ALT)
+    plt.close(fig)
+
+    bundle = output._repr_mimebundle_()
+    assert bundle["text/html"] == output.html
+    assert "https://" not in bundle["text/html"]
+    assert bundle["image/png"].startswith(b"\x89PNG")

@@ -4,9 +4,11 @@
 per output entry, and fills in the output as it goes. The window
 positions are the ones `conv_forward` uses and the numbers written in
 the output are its results. `offline_jshtml` turns the animation into
-an interactive player that needs no network.
+an interactive player that needs no network, and `AnimationOutput`
+shows that player on the web and the finished last frame in print.
 """
 
+import io
 import re
 from html import escape
 
@@ -43,6 +45,35 @@ def offline_jshtml(anim, alt):
     html = _CDN_STYLESHEET.sub("", anim.to_jshtml())
     alt_attribute = f'alt="{escape(alt, quote=True)}" '
     return html.replace("<img id=", f"<img {alt_attribute}id=", 1)
+
+
+class AnimationOutput:
+    """An animation as a notebook output: a player, or its last frame.
+
+    The output carries two representations and each builder of the book
+    takes the one it can show: the HTML site the offline player of
+    `offline_jshtml`, the PDF a PNG of the last frame, where the
+    animation has drawn everything.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure `anim` draws on. Close it after this call, or the
+        notebook shows it once more.
+    anim : matplotlib.animation.Animation
+    alt : str
+        Text describing what the animation shows.
+    """
+
+    def __init__(self, fig, anim, alt):
+        self.html = offline_jshtml(anim, alt)
+        # Rendering the player left the figure at its last frame.
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        self.png = buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.html, "image/png": self.png}
 
 
 def conv_forward_animation(x, w, b, stride, pad, dpi=80):
