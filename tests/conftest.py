@@ -1,6 +1,14 @@
-"""Settings shared by every test module."""
+"""Settings and fixtures shared by every test module."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # The loop reference is slow by design, so examples are few but varied;
 # deadlines would only measure the shared machine's noise.
@@ -11,3 +19,40 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("convstep")
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """The HTML folder of the whole book, built once per test session.
+
+    The build runs the venv's own jupyter-book with ``-W --keep-going``
+    into a fresh temporary folder (so no execution cache can hide a
+    stale output), and a single warning fails every test that uses it.
+    Set ``CONVSTEP_BUILT_HTML`` to the ``html`` folder of a build made
+    the same way (``make book``) to test that build instead.
+    """
+    prebuilt = os.environ.get("CONVSTEP_BUILT_HTML")
+    if prebuilt:
+        html = Path(prebuilt).resolve()
+        if not (html / "index.html").is_file():
+            pytest.fail(f"CONVSTEP_BUILT_HTML={prebuilt} has no index.html")
+        return html
+
+    output = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(output),
+        "-W",
+        "--keep-going",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        log = (result.stdout + result.stderr)[-6000:]
+        pytest.fail(f"the book build failed:\n{log}", pytrace=False)
+    return output / "_build" / "html"

@@ -80,3 +80,9 @@ def test_animation_output_offers_the_player_and_a_printable_frame():
     assert bundle["text/html"] == output.html
     assert "https://" not in bundle["text/html"]
     assert bundle["image/png"].startswith(b"\x89PNG")
+
+
+def test_offline_jshtml_labels_the_frame_slider(rendered):
+    _, _, _, html = rendered
+
+    assert html.count('aria-label="Animation frame"') == 1

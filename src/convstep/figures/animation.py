@@ -29,8 +29,9 @@ def offline_jshtml(anim, alt):
     """Return `anim` as HTML that loads nothing from the network.
 
     matplotlib's player links a CDN stylesheet for its button icons
-    (the book's theme ships the same icons) and leaves its frame image
-    without alt text; drop the one and add the other.
+    (the book's theme ships the same icons), and leaves its frame image
+    without alt text and its frame slider without a label; drop the one
+    and add the others.
 
     Parameters
     ----------
@@ -44,7 +45,14 @@ def offline_jshtml(anim, alt):
     """
     html = _CDN_STYLESHEET.sub("", anim.to_jshtml())
     alt_attribute = f'alt="{escape(alt, quote=True)}" '
-    return html.replace("<img id=", f"<img {alt_attribute}id=", 1)
+    html = html.replace("<img id=", f"<img {alt_attribute}id=", 1)
+    # Without a label a screen reader announces the frame slider as
+    # just "slider".
+    return html.replace(
+        'type="range" class="anim-slider"',
+        'type="range" class="anim-slider" aria-label="Animation frame"',
+        1,
+    )
 
 
 class AnimationOutput:

@@ -1,0 +1,407 @@
+"""Check the built book for what a reader relies on (issue 3).
+
+The book is built once per test session by the `built_book` fixture of
+`conftest.py`: from the repository root with the real `_toc.yml`, into
+a temporary folder, by the `jupyter-book` of the environment that runs
+the tests, with ``-W --keep-going``. Any Sphinx warning makes the build
+exit non-zero and `_config.yml` (``raise_on_error: true``) does the same
+for a cell that raises; the fixture then fails every test here with the
+build's log.
+
+The built HTML is read with the standard library's parser and checked:
+every chapter is there with its title, every image has alt text, every
+chapter shows the package's own source, and no cell output holds a
+traceback. The checks are plain functions, tested first on small
+hand-written pages, so that none of them can pass by finding nothing;
+the tests that need the build are marked ``slow``.
+"""
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "convstep"
+
+# The six chapters of issue 3, in book order (files book/<name>.md).
+CHAPTERS = (
+    "padding",
+    "single_step",
+    "conv_forward",
+    "pool_forward",
+    "conv_backward",
+    "pool_backward",
+)
+
+# Signs that a cell output holds a traceback: Python's own header; the
+# header IPython prints for an error raised in a cell; a raw ANSI escape
+# (IPython colours its tracebacks, and myst-nb turns escapes it
+# understands into the `-Color` classes checked below). myst-nb renders
+# an error output as an element of class `traceback`, checked as well.
+TRACEBACK_TEXT = (
+    "Traceback (most recent call last)",
+    "Cell In[",
+    "\x1b[",
+)
+TRACEBACK_CLASSES = ("traceback", "-Color")
+
+# Elements that never have an end tag; they are not pushed on the stack.
+VOID_ELEMENTS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+# The shortest run of source lines that counts as "showing the source";
+# one or two lines (a bare `return A`) could match by accident.
+MIN_SOURCE_LINES = 3
+
+
+class PageParser(HTMLParser):
+    """Collect what the checks need from one HTML page.
+
+    Attributes
+    ----------
+    images : list of dict
+        The attributes of every ``<img>``.
+    headings : list of str
+        The text of every ``<h1>``.
+    code_blocks : list of str
+        The text of every ``<pre>`` outside notebook cells: literal
+        blocks and included listings, not cell inputs or outputs.
+    outputs : list of str
+        The text of every notebook cell output area.
+    output_classes : set of str
+        Every class used by an element inside a cell output area.
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.images = []
+        self.headings = []
+        self.code_blocks = []
+        self.outputs = []
+        self.output_classes = set()
+        self._stack = []  # (tag, classes) of the open elements
+        self._text = {}  # id of an open element we collect -> chunks
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag == "img":
+            self.images.append(attributes)
+        if self._inside("cell_output"):
+            self.output_classes.update(classes)
+        if tag in VOID_ELEMENTS:
+            return
+
+        self._stack.append((tag, classes))
+        if self._collects(tag, classes):
+            self._text[len(self._stack)] = []
+
+    def handle_endtag(self, tag):
+        # Pop up to the matching element; HTML allows end tags (</p>,
+        # </li>) to be left out, and stray end tags are ignored.
+        depths = [d for d, (t, _) in enumerate(self._stack, 1) if t == tag]
+        if not depths:
+            return
+        while len(self._stack) >= depths[-1]:
+            self._close(len(self._stack))
+
+    def handle_data(self, data):
+        for chunks in self._text.values():
+            chunks.append(data)
+
+    def close(self):
+        super().close()
+        while self._stack:
+            self._close(len(self._stack))
+
+    def _inside(self, css_class):
+        return any(css_class in classes for _, classes in self._stack)
+
+    def _collects(self, tag, classes):
+        if tag == "h1":
+            return True
+        if "cell_output" in classes:
+            return True
+        return tag == "pre" and not (
+            self._inside("cell_input") or self._inside("cell_output")
+        )
+
+    def _close(self, depth):
+        tag, classes = self._stack.pop()
+        chunks = self._text.pop(depth, None)
+        if chunks is None:
+            return
+        text = "".join(chunks)
+        if tag == "h1":
+            self.headings.append(text)
+        elif "cell_output" in classes:
+            self.outputs.append(text)
+        else:
+            self.code_blocks.append(text)
+
+
+def parse_page(html):
+    """Parse one page's HTML and return the filled `PageParser`."""
+    parser = PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def images_without_alt(page):
+    """The ``src`` of every image whose alt text is missing or blank."""
+    return [
+        image.get("src", "?")
+        for image in page.images
+        if not (image.get("alt") or "").strip()
+    ]
+
+
+def traceback_signs(page):
+    """Every sign of a traceback found in the page's cell outputs."""
+    found = [
+        marker
+        for output in page.outputs
+        for marker in TRACEBACK_TEXT
+        if marker in output
+    ]
+    found += [
+        css_class
+        for css_class in sorted(page.output_classes)
+        for sign in TRACEBACK_CLASSES
+        if sign in css_class
+    ]
+    return found
+
+
+def _source_lines(text):
+    """The non-blank lines of `text`, stripped of their indentation."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def package_sources(package=PACKAGE):
+    """The package's modules, each as one string of stripped lines.
+
+    Each string starts and ends with a newline, so that a block is
+    matched by whole lines only.
+    """
+    return [
+        "\n"
+        + "\n".join(_source_lines(path.read_text(encoding="utf-8")))
+        + "\n"
+        for path in sorted(package.rglob("*.py"))
+    ]
+
+
+def shows_package_source(page, sources):
+    """True if a code block outside the cells is taken from the package.
+
+    A block counts when it has at least `MIN_SOURCE_LINES` lines and
+    they appear, consecutively, in one of the package's modules: what a
+    ``literalinclude`` of ``src/convstep`` produces, with or without
+    ``:pyobject:``, ``:start-at:`` or ``:dedent:``.
+    """
+    for block in page.code_blocks:
+        lines = _source_lines(block)
+        if len(lines) < MIN_SOURCE_LINES:
+            continue
+        wanted = "\n" + "\n".join(lines) + "\n"
+        if any(wanted in source for source in sources):
+            return True
+    return False
+
+
+def chapter_title(name):
+    """The text of the one ``#`` heading of ``book/<name>.md``."""
+    text = (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise AssertionError(f"book/{name}.md has no '# ' title")
+
+
+# --- The checks, on hand-written pages (fast) -------------------------
+
+LISTING = """
+<div class="literal-block-wrapper docutils container" id="code-x">
+<div class="code-block-caption"><span class="caption-text">
+<code>convstep.zero_pad</code></span></div>
+<div class="highlight-python notranslate"><div class="highlight"><pre>
+<span class="n">pad</span> = check_nonnegative_int(pad, &quot;pad&quot;)
+X = as_float_array(X, &quot;X&quot;, ndim=4)
+
+no_padding = (0, 0)
+</pre></div></div></div>
+"""
+
+CELL = """
+<div class="cell docutils container">
+<div class="cell_input docutils container">
+<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>
+pad = check_nonnegative_int(pad, &quot;pad&quot;)
+X = as_float_array(X, &quot;X&quot;, ndim=4)
+no_padding = (0, 0)
+</pre></div></div></div>
+<div class="cell_output docutils container">
+<div class="output stream highlight-myst-ansi notranslate">
+<div class="highlight"><pre><span></span>{output}</pre></div></div>
+</div></div>
+"""
+
+
+def test_parser_finds_images_without_alt_text():
+    page = parse_page(
+        '<p><img alt="A 3 by 3 grid" src="a.png"><img src="b.png"/>'
+        '<img alt="  " src="c.png"></p>'
+    )
+
+    assert len(page.images) == 3
+    assert images_without_alt(page) == ["b.png", "c.png"]
+
+
+def test_parser_finds_tracebacks_in_cell_outputs_only():
+    clean = parse_page(CELL.format(output="ValueError: `f` must be ..."))
+    printed = parse_page(
+        CELL.format(output="Traceback (most recent call last):\n  ...")
+    )
+    rendered = parse_page(
+        '<div class="cell_output docutils container"><div class="output '
+        'traceback highlight-ipythontb notranslate"><pre>ValueError'
+        "</pre></div></div>"
+    )
+    in_prose = parse_page("<p>Traceback (most recent call last)</p>")
+
+    assert len(clean.outputs) == 1
+    assert traceback_signs(clean) == []
+    assert traceback_signs(printed) == ["Traceback (most recent call last)"]
+    assert traceback_signs(rendered) == ["traceback"]
+    assert traceback_signs(in_prose) == []
+
+
+def test_parser_tells_a_listing_from_a_cell_that_copies_the_source():
+    sources = package_sources()
+
+    assert shows_package_source(parse_page(LISTING), sources)
+    assert not shows_package_source(
+        parse_page(CELL.format(output="")), sources
+    )
+
+
+def test_parser_does_not_take_unrelated_code_for_the_package():
+    unrelated = parse_page("<pre>def f(x):\n    y = x + 1\n    return y</pre>")
+    # Two real lines of zero_pad: too short to count.
+    too_short = parse_page(
+        '<pre>pad = check_nonnegative_int(pad, "pad")\n'
+        'X = as_float_array(X, "X", ndim=4)</pre>'
+    )
+
+    assert len(unrelated.code_blocks) == 1
+    assert not shows_package_source(unrelated, package_sources())
+    assert not shows_package_source(too_short, package_sources())
+
+
+def test_parser_reads_headings_through_unclosed_elements():
+    page = parse_page("<section><h1>4. Pooling<a>#</a></h1><p>text</section>")
+
+    assert page.headings == ["4. Pooling#"]
+
+
+# --- The built book (slow) --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pages(built_book):
+    """Every built HTML page, parsed, keyed by its path in the site."""
+    html = built_book
+    parsed = {
+        path.relative_to(html).as_posix(): parse_page(
+            path.read_text(encoding="utf-8")
+        )
+        for path in sorted(html.rglob("*.html"))
+        if "_static" not in path.relative_to(html).parts
+    }
+    assert parsed, f"no HTML page was built in {html}"
+    return parsed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_is_rendered_with_its_title(built_book, name):
+    path = built_book / "book" / f"{name}.html"
+
+    assert path.is_file(), f"{path.name} was not built (is it in the toc?)"
+    page = parse_page(path.read_text(encoding="utf-8"))
+    title = chapter_title(name)
+    assert any(title in heading for heading in page.headings), (
+        f"no <h1> of {path.name} holds {title!r}: {page.headings}"
+    )
+
+
+@pytest.mark.slow
+def test_every_image_has_alt_text(pages):
+    # No image is exempt. The theme draws its icons as font glyphs or
+    # inline SVG, not <img>, and the book sets no logo; a theme image
+    # that is not content would be marked with alt="" and still be
+    # caught here, on purpose, so that someone decides about it.
+    missing = {
+        name: images_without_alt(page)
+        for name, page in pages.items()
+        if images_without_alt(page)
+    }
+    n_images = sum(len(page.images) for page in pages.values())
+
+    assert n_images > 0
+    assert missing == {}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_has_a_figure(pages, name):
+    page = pages[f"book/{name}.html"]
+
+    assert page.images, f"{name} shows no image"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_shows_the_packages_source(pages, name):
+    page = pages[f"book/{name}.html"]
+
+    assert shows_package_source(page, package_sources()), (
+        f"{name} shows no listing taken from src/convstep"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_outputs_hold_no_traceback(pages, name):
+    page = pages[f"book/{name}.html"]
+
+    assert page.outputs, f"{name} has no cell output: was it executed?"
+    assert traceback_signs(page) == []
+
+
+@pytest.mark.slow
+def test_no_page_output_holds_a_traceback(pages):
+    signs = {
+        name: traceback_signs(page)
+        for name, page in pages.items()
+        if traceback_signs(page)
+    }
+
+    assert sum(len(page.outputs) for page in pages.values()) > 0
+    assert signs == {}
