@@ -319,21 +319,25 @@ def pool_forward(A_prev, hparameters, mode="max"):
 
     Notes
     -----
-    Pooling multiplies nothing, so no im2col is needed. The loop runs
-    over the ``f*f`` offsets :math:`(u, v)` inside a window: the entry
-    at offset :math:`(u, v)` of *every* window is one strided slice
-    :math:`A^{prev}[:, u::s, v::s, :]`, and the windows' maxima (or
-    sums) build up slice by slice with `np.maximum` (or `+`):
+    Pooling multiplies nothing, so no im2col is needed. A square
+    window's maximum is the maximum over its rows of the maximum along
+    each row, so the reduction runs in two passes of `f` strided slices
+    each, ``2*f`` array operations instead of ``f*f``:
 
     .. math::
 
-        A = \max_{u, v} A^{prev}[:, u + s h, v + s w, :].
+        R[:, h, x, :] = \max_{u} A^{prev}[:, u + s h, x, :], \qquad
+        A[:, h, w, :] = \max_{v} R[:, h, v + s w, :].
 
-    When the windows tile the input (``f == s``) the input could also be
-    reshaped to ``(m, n_H, f, n_W, f, n_C)`` blocks and reduced over the
-    two window axes; measured here, that reduction over non-adjacent
-    axes is slower than the ``f*f`` slices, so both cases take the
-    loop. A NaN in a window makes its maximum NaN, as in the reference.
+    The first pass slices whole rows of the input, long contiguous runs
+    of memory that NumPy walks fastest; only the second pass, on the
+    smaller `R`, strides between columns. Average pooling sums the same
+    way and divides by ``f*f``. When the windows tile the input
+    (``f == s``) the input could also be reshaped to
+    ``(m, n_H, f, n_W, f, n_C)`` blocks and reduced over the two window
+    axes; measured here, that reduction over non-adjacent axes is
+    slower, so both cases take the two passes. A NaN in a window makes
+    its maximum NaN, as in the reference.
 
     Examples
     --------
@@ -353,24 +357,35 @@ def pool_forward(A_prev, hparameters, mode="max"):
     n_H = output_size_unchecked(n_H_prev, f, stride, 0)
     n_W = output_size_unchecked(n_W_prev, f, stride, 0)
 
-    A = _pool_offsets(A_prev, f, stride, n_H, n_W, mode)
+    A = _pool_separable(A_prev, f, stride, n_H, n_W, mode)
 
     cache = (A_prev, hparameters)
     return A, cache
 
 
-def _pool_offsets(A_prev, f, stride, n_H, n_W, mode):
-    offsets = _offsets(f, stride, n_H, n_W)
-    _, _, rows, cols = next(offsets)
-    A = A_prev[:, rows, cols, :].copy()
-
+def _pool_separable(A_prev, f, stride, n_H, n_W, mode):
+    """Reduce every f x f window: down the window's rows, then across."""
     combine = np.maximum if mode == "max" else np.add
-    for _, _, rows, cols in offsets:
-        combine(A, A_prev[:, rows, cols, :], out=A)
+    row_slices = _window_slices(f, stride, n_H)
+    col_slices = _window_slices(f, stride, n_W)
+
+    # Whole rows first: each slice is long runs of contiguous memory.
+    by_rows = A_prev[:, row_slices[0]].copy()
+    for rows in row_slices[1:]:
+        combine(by_rows, A_prev[:, rows], out=by_rows)
+
+    A = by_rows[:, :, col_slices[0]].copy()
+    for cols in col_slices[1:]:
+        combine(A, by_rows[:, :, cols], out=A)
 
     if mode == "average":
         A /= f * f
     return A
+
+
+def _window_slices(f, stride, n_out):
+    """Slice ``k`` picks entry ``k`` of each of the `n_out` windows."""
+    return [slice(k, k + stride * (n_out - 1) + 1, stride) for k in range(f)]
 
 
 def pool_backward(dA, cache, mode="max"):
@@ -404,15 +419,19 @@ def pool_backward(dA, cache, mode="max"):
 
     Notes
     -----
-    Max pooling first recomputes every window's maximum, a running
-    `np.maximum` over the ``f*f`` offset slices. A second pass visits
-    the offsets in row-major order; the entry at offset :math:`(u, v)`
-    wins its window if it equals the maximum and no earlier offset has
-    won it yet, so the first of tied maxima keeps the gradient. The
-    winners' slice of :math:`dA^{prev}` receives ``dA``. Average
-    pooling adds ``dA / (f*f)`` to every offset's slice. Where windows
-    overlap (``stride < f``) the slices overlap and the additions
-    accumulate.
+    Max pooling first recomputes every window's maximum in the two
+    passes of `pool_forward`. A second pass visits the offsets inside a
+    window in row-major order; the entry at offset :math:`(u, v)` wins
+    its window if it equals the maximum and no earlier offset has won
+    it yet, so the first of tied maxima keeps the gradient. The
+    winners' slice of :math:`dA^{prev}` receives ``dA``. Where windows
+    overlap (``stride < f``) the slices overlap and the gradients add
+    up; the offsets with :math:`u, v < s` come first in their residue
+    class modulo :math:`s`, so they may write instead of add.
+
+    Average pooling spreads ``dA / (f*f)`` back the way the forward
+    pass summed it, in two passes: across each window's columns into
+    an array of whole rows, then down its rows into :math:`dA^{prev}`.
 
     As in the reference, the cache does not record the mode: passing a
     different `mode` than the forward pass used gives a wrong result
@@ -428,7 +447,6 @@ def pool_backward(dA, cache, mode="max"):
     """
     dA, A_prev, f, stride = check_pool_backward_arguments(dA, cache, mode)
 
-    _, n_H, n_W, _ = dA.shape
     dtype = np.result_type(dA, A_prev)
     dA = dA.astype(dtype, copy=False)
     dA_prev = np.zeros(A_prev.shape, dtype=dtype)
@@ -436,12 +454,7 @@ def pool_backward(dA, cache, mode="max"):
     if mode == "max":
         _max_pool_scatter(A_prev, dA, f, stride, dA_prev)
     else:
-        share = dA / (f * f)
-        for _, _, rows, cols in _offsets(f, stride, n_H, n_W):
-            if stride >= f:  # disjoint windows: nothing to add up
-                dA_prev[:, rows, cols, :] = share
-            else:
-                dA_prev[:, rows, cols, :] += share
+        _average_pool_spread(dA, f, stride, dA_prev)
 
     return dA_prev
 
@@ -449,23 +462,22 @@ def pool_backward(dA, cache, mode="max"):
 def _max_pool_scatter(A_prev, dA, f, stride, dA_prev):
     """Add each window's gradient `dA` at its first maximum.
 
-    Writes into `dA_prev`. Every array operation here has an ``out=``
-    so that the loop over the f*f offsets allocates nothing.
+    Writes into `dA_prev`. Every array operation in the loop has an
+    ``out=`` so that the loop over the f*f offsets allocates nothing.
     """
     _, n_H, n_W, _ = dA.shape
-    offsets = list(_offsets(f, stride, n_H, n_W))
-
-    _, _, rows, cols = offsets[0]
-    maxima = A_prev[:, rows, cols, :].copy()
-    for _, _, rows, cols in offsets[1:]:
-        np.maximum(maxima, A_prev[:, rows, cols, :], out=maxima)
+    maxima = _pool_separable(A_prev, f, stride, n_H, n_W, "max")
     # np.maximum propagates NaN, as np.argmax in the reference picks it.
     has_nan = bool(np.isnan(maxima).any())
 
     pending = np.ones(maxima.shape, dtype=bool)
     won = np.empty(maxima.shape, dtype=bool)
+    # The same bytes read as 0 and 1: a uint8 times a float multiplies
+    # faster than a bool times a float, which NumPy casts via a buffer.
+    won_as_number = won.view(np.uint8)
     share = np.empty(maxima.shape, dtype=dA_prev.dtype)
-    for _, _, rows, cols in offsets:
+
+    for u, v, rows, cols in _offsets(f, stride, n_H, n_W):
         candidate = A_prev[:, rows, cols, :]
         np.equal(candidate, maxima, out=won)
         if has_nan:
@@ -474,8 +486,32 @@ def _max_pool_scatter(A_prev, dA, f, stride, dA_prev):
         np.logical_and(won, pending, out=won)
         np.logical_xor(pending, won, out=pending)
 
-        if stride >= f:  # disjoint windows: write in place, no sum
-            np.multiply(won, dA, out=dA_prev[:, rows, cols, :])
+        target = dA_prev[:, rows, cols, :]
+        if u < stride and v < stride:
+            # No earlier offset reaches these positions: write, no sum.
+            np.multiply(won_as_number, dA, out=target)
         else:
-            np.multiply(won, dA, out=share)
-            dA_prev[:, rows, cols, :] += share
+            np.multiply(won_as_number, dA, out=share)
+            target += share
+
+
+def _average_pool_spread(dA, f, stride, dA_prev):
+    """Add ``dA / (f*f)`` to every entry of every window of `dA_prev`."""
+    m, n_H, n_W, n_C = dA.shape
+    share = dA / (f * f)
+    disjoint = stride >= f  # nothing to add up: write instead
+
+    # Across each window's columns, into whole rows of dA_prev's width.
+    by_rows = np.zeros((m, n_H, dA_prev.shape[2], n_C), dtype=dA_prev.dtype)
+    for cols in _window_slices(f, stride, n_W):
+        if disjoint:
+            by_rows[:, :, cols] = share
+        else:
+            by_rows[:, :, cols] += share
+
+    # Down each window's rows: whole rows, long contiguous runs.
+    for rows in _window_slices(f, stride, n_H):
+        if disjoint:
+            dA_prev[:, rows] = by_rows
+        else:
+            dA_prev[:, rows] += by_rows
