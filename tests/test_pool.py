@@ -15,6 +15,8 @@ from convstep.pitfalls import (
     create_mask_marking_all_ties,
     pool_backward_overwrites,
     pool_backward_ties_counted_twice,
+    pool_forward_unchecked,
+    pool_forward_without_plus_one,
 )
 
 from support import pool_arrays, pool_configs, read_only
@@ -43,6 +45,40 @@ def test_pool_forward_with_overlapping_windows_hand_computed():
     A, _ = pool_forward(IMAGE, {"f": 3, "stride": 1}, "max")
 
     np.testing.assert_array_equal(A[0, :, :, 0], [[10, 11], [14, 15]])
+
+
+@pytest.mark.parametrize("mode", ["Max", "mean", "maximum"])
+def test_unchecked_pool_pitfall_turns_a_misspelt_mode_into_average(mode):
+    hparameters = {"f": 2, "stride": 2}
+    average, _ = pool_forward(IMAGE, hparameters, "average")
+
+    A = pool_forward_unchecked(IMAGE, hparameters, mode)
+
+    np.testing.assert_array_equal(A, average)
+    with pytest.raises(ValueError, match="mode"):
+        pool_forward(IMAGE, hparameters, mode)
+
+
+def test_unchecked_pool_pitfall_ignores_a_pad_it_is_given():
+    hparameters = {"f": 2, "stride": 2, "pad": 1}
+    unpadded, _ = pool_forward(IMAGE, {"f": 2, "stride": 2}, "max")
+
+    A = pool_forward_unchecked(IMAGE, hparameters, "max")
+
+    np.testing.assert_array_equal(A, unpadded)
+    with pytest.raises(ValueError, match="pad"):
+        pool_forward(IMAGE, hparameters, "max")
+
+
+def test_pool_pitfall_without_plus_one_drops_the_last_windows():
+    A, _ = pool_forward(IMAGE, {"f": 2, "stride": 2}, "max")
+
+    A_short = pool_forward_without_plus_one(IMAGE, {"f": 2, "stride": 2})
+
+    assert A_short.shape == (1, 1, 1, 1)
+    np.testing.assert_array_equal(A_short, A[:, :1, :1, :])
+    global_pool = {"f": 4, "stride": 1}
+    assert pool_forward_without_plus_one(IMAGE, global_pool).size == 0
 
 
 def test_pool_forward_pools_each_channel_on_its_own():

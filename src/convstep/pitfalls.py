@@ -18,6 +18,60 @@ def output_size_without_plus_one(n_prev, f, stride=1, pad=0):
     return (n_prev + 2 * pad - f) // stride
 
 
+def _pool_forward_loop(A_prev, hparameters, mode, size):
+    """Pooling forward as in the classic exercise, with no checks.
+
+    Any `mode` other than ``"max"`` falls through to the average, and
+    keys of `hparameters` other than ``"f"`` and ``"stride"`` are never
+    read. `size` computes the output size from ``(n_prev, f, stride)``.
+    """
+    f, stride = hparameters["f"], hparameters["stride"]
+    m, n_H_prev, n_W_prev, n_C = A_prev.shape
+    n_H = size(n_H_prev, f, stride)
+    n_W = size(n_W_prev, f, stride)
+    A = np.zeros((m, n_H, n_W, n_C))
+
+    for i in range(m):
+        for h in range(n_H):
+            rows = slice(h * stride, h * stride + f)
+            for w in range(n_W):
+                cols = slice(w * stride, w * stride + f)
+                for c in range(n_C):
+                    window = A_prev[i, rows, cols, c]
+                    if mode == "max":
+                        A[i, h, w, c] = np.max(window)
+                    else:  # mistake: every other string means average
+                        A[i, h, w, c] = np.mean(window)
+
+    return A
+
+
+def pool_forward_unchecked(A_prev, hparameters, mode="max"):
+    """Mistake: a misspelt `mode` or an unknown key is silently ignored.
+
+    ``mode="Max"`` or ``"mean"`` gives average pooling, and a ``"pad"``
+    in `hparameters` is never read. Returns `A` only, no cache.
+    """
+    return _pool_forward_loop(
+        A_prev,
+        hparameters,
+        mode,
+        lambda n_prev, f, stride: (n_prev - f) // stride + 1,
+    )
+
+
+def pool_forward_without_plus_one(A_prev, hparameters, mode="max"):
+    """Mistake: the output size, and so the loops, lack the ``+ 1``.
+
+    The last row and column of windows are never computed; global
+    pooling (``f`` equal to the input size) computes nothing at all.
+    Returns `A` only, no cache.
+    """
+    return _pool_forward_loop(
+        A_prev, hparameters, mode, output_size_without_plus_one
+    )
+
+
 def conv_single_step_float_of_array(a_slice_prev, W, b):
     """Mistake: ``float(b)`` on the bias, an array of shape (1, 1, 1).
 
