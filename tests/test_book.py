@@ -16,6 +16,7 @@ hand-written pages, so that none of them can pass by finding nothing;
 the tests that need the build are marked ``slow``.
 """
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -405,3 +406,16 @@ def test_no_page_output_holds_a_traceback(pages):
 
     assert sum(len(page.outputs) for page in pages.values()) > 0
     assert signs == {}
+
+
+@pytest.mark.slow
+def test_the_anchors_that_how_to_cite_quotes_exist(built_book):
+    # cite.md tells teachers how to link to one figure or equation; the
+    # addresses it gives as examples must lead somewhere.
+    text = (ROOT / "book" / "cite.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"`(\w+\.html)#([\w-]+)`", text)
+    assert len(quoted) >= 2
+
+    for page, anchor in quoted:
+        html = (built_book / "book" / page).read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in html, f"{page}#{anchor}"

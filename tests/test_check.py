@@ -392,6 +392,22 @@ def test_an_exception_while_loading(tmp_path):
     assert report.exit_code == 1
 
 
+def test_a_notebook_saved_with_its_ipython_commands(tmp_path):
+    source = (
+        "import numpy as np\n"
+        "get_ipython().run_line_magic('matplotlib', 'inline')\n"
+        "def zero_pad(X, pad):\n"
+        "    return X\n"
+    )
+    path = write(tmp_path, source)
+
+    report = check_file(path)
+
+    assert "raised NameError" in report.load_error
+    assert "get_ipython() lines" in report.load_error
+    assert "import numpy as np" not in report.load_error
+
+
 def test_an_endless_loop_while_loading(tmp_path):
     path = write(tmp_path, "while True:\n    pass\n")
 

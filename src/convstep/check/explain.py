@@ -29,6 +29,12 @@ def _exception_hint(error):
             "(or, before 2.4, warns) to turn an array with dimensions into "
             "a number. Use b.item(), which reads its one number."
         )
+    if isinstance(error, NameError) and error.name == "get_ipython":
+        return (
+            "The file was saved from a notebook and still holds its "
+            "IPython commands (get_ipython() lines, from %matplotlib or "
+            "%autoreload): delete them, they run only inside Jupyter."
+        )
     if "cannot be interpreted as an integer" in text:
         return (
             "A size or an index is a float: compute sizes with // (integer "
