@@ -15,6 +15,7 @@ from convstep import (
 from convstep.pitfalls import (
     conv_backward_negative_slice,
     conv_backward_stride_ignored,
+    conv_forward_without_plus_one,
     conv_single_step_float_of_array,
 )
 
@@ -71,6 +72,18 @@ def test_conv_forward_with_stride_and_padding_hand_computed():
     Z, _ = conv_forward(IMAGE, ONES_FILTER, b, {"stride": 2, "pad": 1})
 
     np.testing.assert_array_equal(Z[0, :, :, 0], [[0.5, 3.5], [9.5, 24.5]])
+
+
+def test_conv_forward_pitfall_without_plus_one_loses_the_last_windows():
+    hparameters = {"stride": 2, "pad": 1}
+    b = np.full((1, 1, 1, 1), 0.5)
+    Z, _ = conv_forward(IMAGE, ONES_FILTER, b, hparameters)
+
+    Z_short = conv_forward_without_plus_one(IMAGE, ONES_FILTER, b, hparameters)
+
+    assert Z.shape == (1, 2, 2, 1)
+    assert Z_short.shape == (1, 1, 1, 1)
+    np.testing.assert_array_equal(Z_short, Z[:, :1, :1, :])
 
 
 def test_conv_forward_many_filters_make_many_channels():

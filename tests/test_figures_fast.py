@@ -115,7 +115,8 @@ def test_benchmark_table_has_a_line_per_case_and_pass():
     lines = table.splitlines()
     assert len(lines) == 2 + 4
     assert lines[2] == (
-        "| conv 2x8x8x3->4 f3 s1 p1 | forward | 2.00 | 1.50 | 2.00 | 1.50 "
+        "| conv 2x8x8x3\N{RIGHTWARDS ARROW}4 f3 s1 p1 | forward "
+        "| 2.00 | 1.50 | 2.00 | 1.50 "
         "| 3.0 |"
     )
 

@@ -18,6 +18,33 @@ def output_size_without_plus_one(n_prev, f, stride=1, pad=0):
     return (n_prev + 2 * pad - f) // stride
 
 
+def conv_forward_without_plus_one(A_prev, W, b, hparameters):
+    """Mistake: the output size, and so the loops, lack the ``+ 1``.
+
+    The loops stop one window short in both directions, so the last
+    row and column of `Z` are never computed, and the input pixels that
+    only they would have seen never matter. Returns `Z` only, no cache.
+    """
+    stride, pad = hparameters["stride"], hparameters["pad"]
+    f, _, _, n_C = W.shape
+    m, n_H_prev, n_W_prev, _ = A_prev.shape
+    n_H = output_size_without_plus_one(n_H_prev, f, stride, pad)  # mistake
+    n_W = output_size_without_plus_one(n_W_prev, f, stride, pad)
+    A_prev_pad = np.pad(A_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    Z = np.zeros((m, n_H, n_W, n_C))
+
+    for i in range(m):
+        for h in range(n_H):
+            rows = slice(h * stride, h * stride + f)
+            for w in range(n_W):
+                cols = slice(w * stride, w * stride + f)
+                window = A_prev_pad[i, rows, cols, :]
+                for c in range(n_C):
+                    Z[i, h, w, c] = np.sum(window * W[..., c]) + b[0, 0, 0, c]
+
+    return Z
+
+
 def _pool_forward_loop(A_prev, hparameters, mode, size):
     """Pooling forward as in the classic exercise, with no checks.
 

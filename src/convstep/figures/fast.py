@@ -274,7 +274,9 @@ def benchmark_table(results):
     table : str
         One line per case and pass; for each dtype, our median time in
         milliseconds and the ratio PyTorch's time over ours, then our
-        peak memory in the first dtype.
+        peak memory in the first dtype. A case's ``->`` is written as
+        an arrow, which a browser does not break at the end of a line
+        as it does a hyphen.
     """
     dtypes = list(dict.fromkeys(r["dtype"] for r in results["rows"]))
     by_key = {(r["case"], r["pass"], r["dtype"]): r for r in results["rows"]}
@@ -289,7 +291,10 @@ def benchmark_table(results):
         "|:--|:--|" + "--:|" * (len(header) - 2),
     ]
     for case, pass_ in keys:
-        cells = [case, pass_.replace("forward+backward", "fwd+bwd")]
+        cells = [
+            case.replace("->", "\N{RIGHTWARDS ARROW}"),
+            pass_.replace("forward+backward", "fwd+bwd"),
+        ]
         for dtype in dtypes:
             row = by_key.get((case, pass_, dtype))
             cells += [
