@@ -21,10 +21,22 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,book]"
 	touch $@
 
-book: $(INSTALLED)
+# Sphinx re-reads a chapter only when its file changes, and Jupyter
+# Book re-runs it only when its code cells change, so a change to the
+# package (or to data a chapter reads) would leave stale outputs: drop
+# Sphinx's environment and the execution cache when those move.
+EXECUTION_INPUTS := $(shell find src book/data -type f -not -name '*.pyc')
+EXECUTION_STAMP := _build/.execution-inputs
+
+$(EXECUTION_STAMP): $(EXECUTION_INPUTS) $(INSTALLED)
+	rm -rf _build/.doctrees _build/.jupyter_cache
+	mkdir -p _build
+	touch $@
+
+book: $(INSTALLED) $(EXECUTION_STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 
-pdf: $(INSTALLED) tex
+pdf: $(INSTALLED) tex $(EXECUTION_STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex -W --keep-going
 	$(BIN)/jupyter-book build . -W --keep-going
 
