@@ -10,10 +10,12 @@ build's log.
 
 The built HTML is read with the standard library's parser and checked:
 every chapter is there with its title, every image has alt text, every
-chapter shows the package's own source, and no cell output holds a
-traceback. The checks are plain functions, tested first on small
-hand-written pages, so that none of them can pass by finding nothing;
-the tests that need the build are marked ``slow``.
+chapter shows the package's own source, no cell output holds a
+traceback, and every figure and display equation of a numbered chapter
+has a label and a number that a teacher can cite (issue 7). The checks
+are plain functions, tested first on small hand-written pages, so that
+none of them can pass by finding nothing; the tests that need the
+build are marked ``slow``.
 """
 
 import re
@@ -21,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "convstep"
@@ -85,6 +88,14 @@ class PageParser(HTMLParser):
         The text of every notebook cell output area.
     output_classes : set of str
         Every class used by an element inside a cell output area.
+    figures : list of dict
+        Every ``<figure>``: its ``id``, whether it shows a caption
+        number ("Fig. 3.1") and how many images it holds.
+    loose_images : list of str
+        The ``src`` of every image that is in no ``<figure>``.
+    equations : list of dict
+        Every display equation (``div.math``): its ``id`` and whether
+        it shows an equation number.
     """
 
     def __init__(self):
@@ -94,14 +105,19 @@ class PageParser(HTMLParser):
         self.code_blocks = []
         self.outputs = []
         self.output_classes = set()
+        self.figures = []
+        self.loose_images = []
+        self.equations = []
         self._stack = []  # (tag, classes) of the open elements
         self._text = {}  # id of an open element we collect -> chunks
+        self._numbered = {}  # depth of an open figure or equation -> dict
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
         if tag == "img":
             self.images.append(attributes)
+            self._count_image(attributes)
         if self._inside("cell_output"):
             self.output_classes.update(classes)
         if tag in VOID_ELEMENTS:
@@ -110,6 +126,7 @@ class PageParser(HTMLParser):
         self._stack.append((tag, classes))
         if self._collects(tag, classes):
             self._text[len(self._stack)] = []
+        self._note_numbering(tag, classes, attributes)
 
     def handle_endtag(self, tag):
         # Pop up to the matching element; HTML allows end tags (</p>,
@@ -132,6 +149,41 @@ class PageParser(HTMLParser):
     def _inside(self, css_class):
         return any(css_class in classes for _, classes in self._stack)
 
+    def _innermost(self, kind):
+        """The record of the innermost open figure or equation, if any."""
+        for depth in sorted(self._numbered, reverse=True):
+            if self._numbered[depth]["kind"] == kind:
+                return self._numbered[depth]
+        return None
+
+    def _count_image(self, attributes):
+        figure = self._innermost("figure")
+        if figure is None:
+            self.loose_images.append(attributes.get("src", "?"))
+        else:
+            figure["images"] += 1
+
+    def _note_numbering(self, tag, classes, attributes):
+        depth = len(self._stack)
+        if tag == "figure":
+            record = {"kind": "figure", "id": attributes.get("id")}
+            record.update(numbered=False, images=0)
+            self.figures.append(record)
+            self._numbered[depth] = record
+        elif tag == "div" and "math" in classes:
+            record = {"kind": "equation", "id": attributes.get("id")}
+            record.update(numbered=False)
+            self.equations.append(record)
+            self._numbered[depth] = record
+        elif tag == "span" and "caption-number" in classes:
+            figure = self._innermost("figure")
+            if figure is not None:
+                figure["numbered"] = True
+        elif tag == "span" and "eqno" in classes:
+            equation = self._innermost("equation")
+            if equation is not None:
+                equation["numbered"] = True
+
     def _collects(self, tag, classes):
         if tag == "h1":
             return True
@@ -143,6 +195,7 @@ class PageParser(HTMLParser):
 
     def _close(self, depth):
         tag, classes = self._stack.pop()
+        self._numbered.pop(depth, None)
         chunks = self._text.pop(depth, None)
         if chunks is None:
             return
@@ -169,6 +222,46 @@ def images_without_alt(page):
         image.get("src", "?")
         for image in page.images
         if not (image.get("alt") or "").strip()
+    ]
+
+
+def unreferable_figures(page):
+    """What is wrong with each figure that cannot be cited by number.
+
+    A figure needs a label (its ``id``, from ``name:``) and a number,
+    which Sphinx shows only for a figure that has a caption; an image
+    outside any figure has neither.
+    """
+    problems = [f"image outside a figure: {src}" for src in page.loose_images]
+    for figure in page.figures:
+        if not figure["id"]:
+            problems.append("figure without a name (label)")
+        if not figure["numbered"]:
+            problems.append(f"figure {figure['id']} has no caption number")
+    return problems
+
+
+def unreferable_equations(page):
+    """The display equations that have no label or no number."""
+    return [
+        equation["id"] or "display equation without a label"
+        for equation in page.equations
+        if not (equation["id"] and equation["numbered"])
+    ]
+
+
+def numbered_chapters(toc_path=ROOT / "_toc.yml"):
+    """The chapters of the numbered parts of the table of contents.
+
+    Their figures and equations are numbered by chapter; the front page
+    and the unnumbered parts (self-check, citing, API) are not.
+    """
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    return [
+        chapter["file"]
+        for part in toc["parts"]
+        if part.get("numbered")
+        for chapter in part["chapters"]
     ]
 
 
@@ -321,6 +414,60 @@ def test_parser_reads_headings_through_unclosed_elements():
     assert page.headings == ["4. Pooling#"]
 
 
+FIGURES = """
+<figure class="align-default" id="fig-ok">
+<img alt="a grid" src="a.png"/>
+<figcaption><p><span class="caption-number">Fig. 1.1 </span>A.</p>
+</figcaption></figure>
+<figure class="align-default"><img alt="b" src="b.png"/>
+<figcaption><p><span class="caption-number">Fig. 1.2 </span>B.</p>
+</figcaption></figure>
+<figure class="align-default" id="fig-uncaptioned">
+<img alt="c" src="c.png"/></figure>
+<p><img alt="d" src="d.png"/></p>
+"""
+
+EQUATIONS = """
+<div class="math notranslate nohighlight" id="equation-eq-ok">
+<span class="eqno">(1.1)<a class="headerlink" href="#eq">#</a></span>
+\\[z = 1\\]</div>
+<div class="math notranslate nohighlight">\\[p = 1\\]</div>
+<p>Inline <span class="math notranslate nohighlight">\\(x\\)</span>.</p>
+"""
+
+
+def test_parser_finds_figures_that_cannot_be_cited():
+    page = parse_page(FIGURES)
+
+    assert unreferable_figures(page) == [
+        "image outside a figure: d.png",
+        "figure without a name (label)",
+        "figure fig-uncaptioned has no caption number",
+    ]
+    assert page.figures[0] == {
+        "kind": "figure",
+        "id": "fig-ok",
+        "numbered": True,
+        "images": 1,
+    }
+
+
+def test_parser_finds_display_equations_without_a_label():
+    page = parse_page(EQUATIONS)
+
+    # The inline math is no display equation; the second one is.
+    assert len(page.equations) == 2
+    assert unreferable_equations(page) == ["display equation without a label"]
+
+
+def test_numbered_chapters_are_read_from_the_table_of_contents():
+    chapters = numbered_chapters()
+
+    assert [f"book/{name}" for name in CHAPTERS] == chapters[: len(CHAPTERS)]
+    assert "book/intro" not in chapters
+    assert "book/api" not in chapters
+
+
 # --- The built book (slow) --------------------------------------------
 
 
@@ -419,3 +566,21 @@ def test_the_anchors_that_how_to_cite_quotes_exist(built_book):
     for page, anchor in quoted:
         html = (built_book / "book" / page).read_text(encoding="utf-8")
         assert f'id="{anchor}"' in html, f"{page}#{anchor}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", numbered_chapters())
+def test_every_figure_of_a_chapter_has_a_label_and_a_number(pages, name):
+    page = pages[f"{name}.html"]
+
+    assert page.figures, f"{name} has no figure"
+    assert not unreferable_figures(page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", numbered_chapters())
+def test_every_equation_of_a_chapter_has_a_label_and_a_number(pages, name):
+    page = pages[f"{name}.html"]
+
+    assert page.equations, f"{name} has no display equation"
+    assert not unreferable_equations(page)
