@@ -18,12 +18,15 @@ none of them can pass by finding nothing; the tests that need the
 build are marked ``slow``.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+
+import convstep
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "convstep"
@@ -67,6 +70,20 @@ VOID_ELEMENTS = {
     "wbr",
 }
 
+# What every chapter has besides its figures (issue 3): a box of
+# learning goals, these sections, and exercises with hidden solutions.
+CHAPTER_SECTIONS = ("Pitfalls", "Summary", "Exercises")
+
+# Alt text that describes what a figure shows runs to a sentence; a
+# name, a file name or "Fig. 3.1" is shorter.
+MIN_ALT_WORDS = 10
+
+# Cell tags that keep plotting code out of the reader's way.
+HIDING_TAGS = {"hide-input", "remove-input", "remove-cell"}
+
+# Works the issue asks the bibliography to hold, by an author's name.
+CITED_AUTHORS = ("LeCun", "Dumoulin", "Goodfellow")
+
 # The shortest run of source lines that counts as "showing the source";
 # one or two lines (a bare `return A`) could match by accident.
 MIN_SOURCE_LINES = 3
@@ -81,6 +98,8 @@ class PageParser(HTMLParser):
         The attributes of every ``<img>``.
     headings : list of str
         The text of every ``<h1>``.
+    sections : list of str
+        The text of every ``<h2>``.
     code_blocks : list of str
         The text of every ``<pre>`` outside notebook cells: literal
         blocks and included listings, not cell inputs or outputs.
@@ -102,6 +121,7 @@ class PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.images = []
         self.headings = []
+        self.sections = []
         self.code_blocks = []
         self.outputs = []
         self.output_classes = set()
@@ -185,7 +205,7 @@ class PageParser(HTMLParser):
                 equation["numbered"] = True
 
     def _collects(self, tag, classes):
-        if tag == "h1":
+        if tag in ("h1", "h2"):
             return True
         if "cell_output" in classes:
             return True
@@ -202,6 +222,8 @@ class PageParser(HTMLParser):
         text = "".join(chunks)
         if tag == "h1":
             self.headings.append(text)
+        elif tag == "h2":
+            self.sections.append(text.strip())
         elif "cell_output" in classes:
             self.outputs.append(text)
         else:
@@ -247,6 +269,56 @@ def unreferable_equations(page):
         equation["id"] or "display equation without a label"
         for equation in page.equations
         if not (equation["id"] and equation["numbered"])
+    ]
+
+
+def section_titles(page):
+    """The ``<h2>`` titles without their number ("1.6.") and anchor."""
+    return [
+        re.sub(r"^[\d.]+\s*", "", title).rstrip("#").strip()
+        for title in page.sections
+    ]
+
+
+def thin_alt_texts(page):
+    """The alt texts too short to say what their image shows."""
+    return [
+        image.get("alt") or ""
+        for image in page.images
+        if len((image.get("alt") or "").split()) < MIN_ALT_WORDS
+    ]
+
+
+def exercise_counts(html):
+    """How many exercises, solutions and dropdown solutions a page has."""
+    class_lists = [
+        set(classes.split())
+        for classes in re.findall(r'class="([^"]*)"', html)
+    ]
+    admonitions = [c for c in class_lists if "admonition" in c]
+    solutions = [c for c in admonitions if "solution" in c]
+    return (
+        sum("exercise" in c for c in admonitions),
+        len(solutions),
+        sum("dropdown" in c for c in solutions),
+    )
+
+
+def code_cell_metadata(markdown):
+    """The YAML metadata block of every code cell of a MyST notebook."""
+    blocks = re.findall(
+        r"^```\{code-cell\}[^\n]*\n---\n(.*?)\n---\n", markdown, re.S | re.M
+    )
+    return [yaml.safe_load(block) or {} for block in blocks]
+
+
+def figure_cells_showing_their_code(markdown):
+    """The names of the figure cells whose plotting code is not hidden."""
+    return [
+        metadata["mystnb"]["figure"].get("name", "?")
+        for metadata in code_cell_metadata(markdown)
+        if "figure" in (metadata.get("mystnb") or {})
+        and not HIDING_TAGS & set(metadata.get("tags") or [])
     ]
 
 
@@ -460,6 +532,46 @@ def test_parser_finds_display_equations_without_a_label():
     assert unreferable_equations(page) == ["display equation without a label"]
 
 
+def test_section_titles_lose_their_number_and_anchor():
+    page = parse_page("<h2>1.6. Pitfalls<a>#</a></h2><h2>Contents</h2>")
+
+    assert section_titles(page) == ["Pitfalls", "Contents"]
+
+
+def test_short_alt_texts_are_found():
+    page = parse_page(
+        '<img alt="fig-padding-counts" src="a.png"/>'
+        '<img alt="Two 5 by 5 grids of counts, the corners holding 1 and'
+        ' the centre 9." src="b.png"/><img src="c.png"/>'
+    )
+
+    assert thin_alt_texts(page) == ["fig-padding-counts", ""]
+
+
+def test_exercise_counts_tell_hidden_solutions_from_shown_ones():
+    html = (
+        '<div class="exercise admonition" id="e1"></div>'
+        '<div class="solution dropdown admonition" id="s1"></div>'
+        '<div class="exercise admonition" id="e2"></div>'
+        '<div class="solution admonition" id="s2"></div>'
+        '<div class="note admonition"></div>'
+    )
+
+    assert exercise_counts(html) == (2, 2, 1)
+
+
+def test_figure_cells_with_visible_plotting_code_are_found():
+    markdown = (
+        "```{code-cell} ipython3\n---\ntags: [hide-input]\nmystnb:\n"
+        "  figure:\n    name: fig-hidden\n---\nfig = draw()\n```\n\n"
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n"
+        "    name: fig-shown\n---\nfig = draw()\n```\n\n"
+        "```{code-cell} ipython3\nprint(1)\n```\n"
+    )
+
+    assert figure_cells_showing_their_code(markdown) == ["fig-shown"]
+
+
 def test_numbered_chapters_are_read_from_the_table_of_contents():
     chapters = numbered_chapters()
 
@@ -584,3 +696,97 @@ def test_every_equation_of_a_chapter_has_a_label_and_a_number(pages, name):
 
     assert page.equations, f"{name} has no display equation"
     assert not unreferable_equations(page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", numbered_chapters())
+def test_chapter_has_goals_pitfalls_summary_and_exercises(built_book, name):
+    html = (built_book / f"{name}.html").read_text(encoding="utf-8")
+    page = parse_page(html)
+
+    assert ">Learning goals<" in html
+    titles = section_titles(page)
+    for section in CHAPTER_SECTIONS:
+        assert section in titles, f"{name} has no section {section!r}"
+    exercises, solutions, hidden = exercise_counts(html)
+    assert exercises >= 1
+    assert solutions == exercises
+    assert hidden == solutions, f"{name} shows a solution openly"
+
+
+@pytest.mark.parametrize("name", numbered_chapters())
+def test_plotting_code_of_every_figure_is_behind_a_toggle(name):
+    markdown = (ROOT / f"{name}.md").read_text(encoding="utf-8")
+
+    assert not figure_cells_showing_their_code(markdown)
+
+
+@pytest.mark.slow
+def test_every_alt_text_describes_its_image(pages):
+    thin = {
+        path: texts
+        for path, page in pages.items()
+        if (texts := thin_alt_texts(page))
+    }
+
+    assert not thin
+
+
+@pytest.mark.slow
+def test_every_page_shows_the_package_version(built_book):
+    # book/_ext/version.py writes it into the footer.
+    stamp = f"convstep version {convstep.__version__}"
+    chapters = sorted((built_book / "book").glob("*.html"))
+
+    assert len(chapters) > len(CHAPTERS)
+    for path in chapters:
+        assert stamp in path.read_text(encoding="utf-8"), path.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", numbered_chapters())
+def test_chapter_downloads_as_executed_notebook_and_markdown(built_book, name):
+    html = (built_book / f"{name}.html").read_text(encoding="utf-8")
+    sources = built_book / "_sources" / name
+
+    for suffix in (".ipynb", ".md"):
+        assert f'href="../_sources/{name}{suffix}"' in html
+        assert sources.with_suffix(suffix).is_file()
+    notebook = json.loads(sources.with_suffix(".ipynb").read_text("utf-8"))
+    outputs = [
+        cell["outputs"]
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    assert any(outputs), f"{name}.ipynb holds no executed output"
+
+
+@pytest.mark.slow
+def test_the_forward_pass_chapter_plays_its_animation(built_book):
+    html = (built_book / "book" / "conv_forward.html").read_text("utf-8")
+
+    start = html.index('id="fig-conv-forward-slide"')
+    figure = html[start : html.index("</figure>", start)]
+
+    assert "<img" in figure
+    assert 'type="range"' in figure  # the player's frame slider
+    assert "Fig. 3.1" in figure
+
+
+@pytest.mark.slow
+def test_the_api_page_shows_the_docstring_examples(built_book):
+    html = (built_book / "book" / "api.html").read_text(encoding="utf-8")
+
+    for name in ("zero_pad", "conv_forward", "pool_backward"):
+        start = html.index(f'id="convstep.{name}"')
+        end = html.find('id="convstep.', start + 1)
+        entry = html[start:end]
+        assert '<span class="gp">&gt;&gt;&gt; </span>' in entry, name
+
+
+@pytest.mark.slow
+def test_the_bibliography_lists_the_works_the_book_builds_on(built_book):
+    html = (built_book / "book" / "references.html").read_text("utf-8")
+
+    for author in CITED_AUTHORS:
+        assert author in html, author

@@ -12,9 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 
-pypdf = pytest.importorskip("pypdf")
+import convstep
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,6 +98,24 @@ def test_pdf_holds_the_whole_book(pdf_text):
     assert reader.metadata.title.startswith("convstep")
     for title in CHAPTER_TITLES:
         assert title in text, title
+
+
+def test_pdf_names_the_package_version(pdf_text):
+    reader, _ = pdf_text
+
+    first_page = reader.pages[0].extract_text()
+
+    assert f"Release {convstep.__version__}" in first_page
+
+
+def test_pdf_holds_the_figures_as_images(pdf_text):
+    reader, _ = pdf_text
+
+    images = sum(len(page.images) for page in reader.pages)
+
+    # Every chapter figure is a raster image (the animation prints as
+    # its last frame); the site has 22 of them today.
+    assert images >= 20
 
 
 def test_pdf_has_a_table_of_contents_by_part(pdf_text):

@@ -19,7 +19,7 @@ DEFAULT_STEP = 1e-6
 
 
 def numerical_gradient(f, x, h=DEFAULT_STEP):
-    """Estimate the gradient of a scalar function by central differences.
+    r"""Estimate the gradient of a scalar function by central differences.
 
     Parameters
     ----------
@@ -44,6 +44,20 @@ def numerical_gradient(f, x, h=DEFAULT_STEP):
         If `h` is not a positive finite number.
     TypeError
         If `f` is not callable or `x` is not real.
+
+    Notes
+    -----
+    For each entry :math:`j` of `x`, with :math:`e_j` the array that is
+    1 at :math:`j` and 0 elsewhere,
+
+    .. math::
+
+        \frac{\partial f}{\partial x_j} \approx
+            \frac{f(x + h e_j) - f(x - h e_j)}{2 h} .
+
+    The error of the difference itself is of order :math:`h^2`, and
+    rounding adds one of order :math:`\varepsilon / h`. It calls `f`
+    twice per entry of `x`: keep `x` small.
 
     Examples
     --------
@@ -120,7 +134,7 @@ def relative_error(analytic, numeric):
 
 
 def conv_gradient_errors(A_prev, W, b, hparameters, seed=0, h=DEFAULT_STEP):
-    """Check `conv_backward` against central differences.
+    r"""Check `conv_backward` against central differences.
 
     Parameters
     ----------
@@ -137,6 +151,19 @@ def conv_gradient_errors(A_prev, W, b, hparameters, seed=0, h=DEFAULT_STEP):
     errors : dict
         ``{"dA_prev": e, "dW": e, "db": e}``, each the
         `relative_error` between `conv_backward` and the estimate.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Whatever `conv_forward` raises for its arguments.
+
+    Notes
+    -----
+    The loss is :math:`L = \sum G \odot Z` with a random :math:`G` of
+    the shape of :math:`Z`, so that :math:`dZ = G` is handed to
+    `conv_backward`, and every entry of :math:`Z` weighs differently in
+    the loss. Each gradient is then compared with `numerical_gradient`
+    of :math:`L` in the same variable.
 
     Examples
     --------
@@ -175,7 +202,7 @@ def conv_gradient_errors(A_prev, W, b, hparameters, seed=0, h=DEFAULT_STEP):
 def pool_gradient_errors(
     A_prev, hparameters, mode="max", seed=0, h=DEFAULT_STEP
 ):
-    """Check `pool_backward` against central differences.
+    r"""Check `pool_backward` against central differences.
 
     Parameters
     ----------
@@ -193,6 +220,19 @@ def pool_gradient_errors(
     errors : dict
         ``{"dA_prev": e}``, the `relative_error` between
         `pool_backward` and the estimate.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Whatever `pool_forward` raises for its arguments.
+
+    Notes
+    -----
+    As in `conv_gradient_errors`, the loss is
+    :math:`L = \sum G \odot A` with a random :math:`G`, and
+    :math:`dA = G` goes to `pool_backward`. Max pooling is not
+    differentiable where a window's two largest values tie, which is
+    why inputs with near-ties make the check fail without a bug.
 
     Examples
     --------

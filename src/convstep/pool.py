@@ -136,7 +136,7 @@ def create_mask_from_window(x):
 
 
 def distribute_value(dz, shape):
-    """Spread one gradient evenly over an average-pooling window.
+    r"""Spread one gradient evenly over an average-pooling window.
 
     Parameters
     ----------
@@ -159,6 +159,14 @@ def distribute_value(dz, shape):
         positive integers.
     TypeError
         If `dz` is not a real number.
+
+    Notes
+    -----
+    The window's average is
+    :math:`a = \frac{1}{n_H n_W} \sum_{u, v} x[u, v]`, so
+    :math:`\partial a / \partial x[u, v] = 1 / (n_H n_W)` for every
+    entry, and the chain rule hands each one
+    :math:`dz / (n_H n_W)`.
 
     Examples
     --------
