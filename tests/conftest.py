@@ -1,14 +1,12 @@
 """Settings and fixtures shared by every test module."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import build_book
 
 # The loop reference is slow by design, so examples are few but varied;
 # deadlines would only measure the shared machine's noise.
@@ -39,20 +37,5 @@ def built_book(tmp_path_factory):
         return html
 
     output = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [
-        str(jupyter_book),
-        "build",
-        str(ROOT),
-        "--path-output",
-        str(output),
-        "-W",
-        "--keep-going",
-    ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        log = (result.stdout + result.stderr)[-6000:]
-        pytest.fail(f"the book build failed:\n{log}", pytrace=False)
+    build_book(output)
     return output / "_build" / "html"

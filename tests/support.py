@@ -1,7 +1,14 @@
-"""Hypothesis strategies and array factories used across the tests."""
+"""Hypothesis strategies, array factories and the book build."""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @st.composite
@@ -76,3 +83,29 @@ def read_only(*arrays):
         copy.flags.writeable = False
         copies.append(copy)
     return copies
+
+
+def build_book(output, *builder):
+    """Build the book into `output` with the venv's jupyter-book.
+
+    ``-W --keep-going``: a single warning, or a cell that raises, fails
+    the calling test with the end of the build's log. `builder` adds
+    arguments, e.g. ``"--builder", "pdflatex"``.
+    """
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(output),
+        "-W",
+        "--keep-going",
+        *builder,
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        log = (result.stdout + result.stderr)[-6000:]
+        pytest.fail(f"{' '.join(command)} failed:\n{log}", pytrace=False)

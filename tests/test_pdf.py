@@ -9,15 +9,13 @@ session's HTML build, so no chapter runs twice.
 import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pypdf
 import pytest
 
 import convstep
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import build_book
 
 pytestmark = pytest.mark.slow
 
@@ -47,27 +45,6 @@ def tex_is_missing():
     return ", ".join(missing)
 
 
-def build(output, *builder):
-    """Run jupyter-book on the book into `output`; fail on a warning."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [
-        str(jupyter_book),
-        "build",
-        str(ROOT),
-        "--path-output",
-        str(output),
-        "-W",
-        "--keep-going",
-        *builder,
-    ]
-    result = subprocess.run(
-        command, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        log = (result.stdout + result.stderr)[-6000:]
-        pytest.fail(f"{' '.join(command)} failed:\n{log}", pytrace=False)
-
-
 @pytest.fixture(scope="module")
 def book_with_pdf(built_book, tmp_path_factory):
     """A copy of the session's build, plus the PDF and the linking site."""
@@ -80,8 +57,8 @@ def book_with_pdf(built_book, tmp_path_factory):
 
     output = tmp_path_factory.mktemp("pdf") / "book"
     shutil.copytree(built_book.parent.parent, output)
-    build(output, "--builder", "pdflatex")
-    build(output)
+    build_book(output, "--builder", "pdflatex")
+    build_book(output)
     return output / "_build"
 
 
